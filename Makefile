@@ -260,6 +260,9 @@ bloatcheck: $(O)/tinyrun.unstripped
 # ---------------------------------------------------------------- misc
 demo:
 	$(Q)sh scripts/demo.sh
+# tinyrun against crun and runc, side by side (not part of check: it measures)
+bench: $(O)/tinyrun
+	$(Q)TINYRUN=$(abspath $(O)/tinyrun) sh tests/bench/run.sh
 clean:
 	rm -rf build/x86_64/obj build/aarch64/obj build/armv7/obj build/*/boards build/check \
 	  build/*/tinyrun* build/*/libtinyrun.a build/*/unit* build/*/include build/host
@@ -269,5 +272,5 @@ help:
 	@sed -n '2,12p' Makefile | sed 's/^# \{0,1\}//'
 	@echo "Other targets: deps host-packages unit check-unit check-cross check-configs"
 	@echo "  check-integration check-vm (BOARD=qemu_x86_64|qemu_aarch64|qemu_armv7) test-vm"
-	@echo "  size baseline bloatcheck demo clean distclean"
-.PHONY: demo clean distclean help
+	@echo "  size baseline bloatcheck demo bench clean distclean"
+.PHONY: demo bench clean distclean help

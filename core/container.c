@@ -285,8 +285,44 @@ static int save_config_copy(int dirfd, const char *bundle, struct tr_err *err)
 	return rc;
 }
 
+/*
+ * Socket activation, as runc does it: fds 3..3+LISTEN_FDS-1 of the runtime
+ * go to the container too (before the --preserve-fds ones), whose process
+ * gets LISTEN_FDS=N and LISTEN_PID=1 (it is pid 1 of its namespace).
+ */
+static int add_listen_fds(struct spec *s, unsigned *preserve, char ***env_out,
+			  char *buf, size_t len, struct tr_err *err)
+{
+	const char *v = getenv("LISTEN_FDS");
+	unsigned long long n;
+	char **env;
+
+	*env_out = NULL;
+	if (!v || !*v)
+		return 0;
+	if (util_parse_uint(v, 1024, &n) < 0)
+		return tr_failx(err, "LISTEN_FDS=\"%s\": expected a number of fds", v);
+	if (!n)
+		return 0;
+	env = calloc(s->process.env.n + 3, sizeof(*env));
+	if (!env)
+		return tr_fail(err, ENOMEM, "LISTEN_FDS");
+	if (s->process.env.n)
+		memcpy(env, s->process.env.v, s->process.env.n * sizeof(*env));
+	snprintf(buf, len, "LISTEN_FDS=%llu", n);
+	env[s->process.env.n] = buf;
+	env[s->process.env.n + 1] = "LISTEN_PID=1";
+	s->process.env.v = env;
+	s->process.env.n += 2;
+	*preserve += (unsigned)n;
+	*env_out = env;
+	return 0;
+}
+
 int container_create(const struct create_opts *o, pid_t *init_pid, struct tr_err *err)
 {
+	char listen_env[32], **env_alloc = NULL;
+	unsigned preserve = o->preserve_fds;
 	char bundle[PATH_MAX], rootfs[PATH_MAX], path[PATH_MAX];
 	struct container_state st = { 0 };
 	struct spec *s = NULL;
@@ -301,7 +337,8 @@ int container_create(const struct create_opts *o, pid_t *init_pid, struct tr_err
 		return tr_failx(err, "bundle %s: path too long", bundle);
 	if (spec_load(path, &s, err) < 0)
 		return -1;
-	if (check_supported(s, o, err) < 0 || resolve_paths(o, s, bundle, rootfs, err) < 0)
+	if (check_supported(s, o, err) < 0 || resolve_paths(o, s, bundle, rootfs, err) < 0 ||
+	    add_listen_fds(s, &preserve, &env_alloc, listen_env, sizeof(listen_env), err) < 0)
 		goto out;
 
 	dirfd = state_create(o->root, o->id, err);
@@ -336,7 +373,7 @@ int container_create(const struct create_opts *o, pid_t *init_pid, struct tr_err
 	a.listen_fd = listen_fd;
 	a.no_pivot = o->no_pivot;
 	a.no_new_keyring = o->no_new_keyring;
-	a.preserve_fds = o->preserve_fds;
+	a.preserve_fds = preserve;
 	a.new_ns = ns_new_flags(s);
 	a.state = &st;
 	st.pid = spawn_init(&a, sv[0], err);
@@ -384,6 +421,7 @@ out:
 	st.id = st.bundle = st.rootfs = NULL;
 	state_free(&st);
 	spec_free(s);
+	free(env_alloc);
 	return rc;
 }
 

@@ -399,6 +399,7 @@ int spec_signal_from_name(const char *name);	/* "KILL", "SIGKILL", "9", "RTMIN+3
 unsigned long spec_ns_from_name(const char *name);	/* "pid" -> CLONE_NEWPID, 0 if unknown */
 const char *spec_ns_name(unsigned long flag);
 const struct spec_mount_opt *spec_mount_option(const char *name);	/* NULL: filesystem data */
+const struct spec_mount_opt *spec_mount_option_at(size_t i);	/* the table, NULL past its end */
 unsigned long spec_propagation_from_name(const char *name);	/* "rprivate" -> MS_PRIVATE|MS_REC, 0 */
 int spec_scmp_action_from_name(const char *name);	/* -1 if unknown */
 int spec_scmp_op_from_name(const char *name);

@@ -258,6 +258,11 @@ static const struct spec_mount_opt mount_opts[] = {
 	{ "ridmap", 0, 0, 0, 0, 0, SPEC_MOUNT_IDMAP },
 };
 
+const struct spec_mount_opt *spec_mount_option_at(size_t i)
+{
+	return i < ARRAY_SIZE(mount_opts) ? &mount_opts[i] : NULL;
+}
+
 const struct spec_mount_opt *spec_mount_option(const char *name)
 {
 	size_t i;
