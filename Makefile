@@ -19,8 +19,12 @@ ARCHES := x86_64 aarch64 armv7
 BOARDS := $(patsubst board-configs/%_defconfig,%,$(wildcard board-configs/*_defconfig))
 VM_BOARDS := qemu_x86_64 qemu_aarch64 qemu_armv7
 
+# Our own toolchains exist for these; an external one (CROSS_COMPILE, CC,
+# SYSROOT or PKG_CONFIG) may build for any ARCH name.
+ifeq ($(CROSS_COMPILE)$(SYSROOT)$(PKG_CONFIG)$(filter-out default,$(origin CC)),)
 ifeq ($(filter $(ARCH),$(ARCHES)),)
 $(error ARCH=$(ARCH) is not one of: $(ARCHES))
+endif
 endif
 ifneq ($(BOARD),)
 ifeq ($(filter $(BOARD),$(BOARDS)),)
@@ -52,10 +56,12 @@ $(KCONF): $(KCONF_SRC) $(wildcard scripts/kconfig/*.h)
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) -std=c99 -O2 -Wall -Wextra -o $@ $(KCONF_SRC)
 
-# The host board: make defconfig picks the qemu board of the target ARCH.
+# The host board: make defconfig picks the qemu board of the target ARCH
+# (full for an ARCH without one, built with an external toolchain).
+HOST_DEFCONFIG := $(firstword $(wildcard board-configs/qemu_$(ARCH)_defconfig) board-configs/full_defconfig)
 defconfig: $(KCONF)
 	@mkdir -p $(dir $(KCONFIG_CONFIG))
-	$(Q)$(KCONF) --defconfig board-configs/qemu_$(ARCH)_defconfig Kconfig
+	$(Q)$(KCONF) --defconfig $(HOST_DEFCONFIG) Kconfig
 $(addsuffix _defconfig,$(BOARDS)): %_defconfig: $(KCONF)
 	@mkdir -p $(dir $(KCONFIG_CONFIG))
 	$(Q)$(KCONF) --defconfig board-configs/$@ Kconfig
@@ -88,17 +94,18 @@ $(KCONFIG_CONFIG): board-configs/$(BOARD)_defconfig $(KCONFIG_FILES) $(KCONF)
 else
 $(KCONFIG_CONFIG): $(KCONFIG_FILES) | $(KCONF)
 	$(Q)if [ -f $@ ]; then $(KCONF) -s --olddefconfig Kconfig; else \
-	  echo "*** no $@: using board-configs/qemu_$(ARCH)_defconfig (make defconfig)"; \
-	  mkdir -p $(@D); $(KCONF) --defconfig board-configs/qemu_$(ARCH)_defconfig Kconfig; fi
+	  echo "*** no $@: using $(HOST_DEFCONFIG) (make defconfig)"; \
+	  mkdir -p $(@D); $(KCONF) --defconfig $(HOST_DEFCONFIG) Kconfig; fi
 endif
 
 # syncconfig rewrites the header only when its content changes, so objects are
-# rebuilt only when the configuration really changed.
-$(O)/include/config.stamp: $(KCONFIG_CONFIG) $(KCONFIG_FILES) $(KCONF)
+# rebuilt only when the configuration really changed. The header is this
+# recipe's own target, so make looks at its time again after the recipe ran
+# (a stamp in between hid a fresh header from the first make after an edit);
+# when nothing changed, the recipe runs again next time, in a millisecond.
+$(AUTOHEADER): $(KCONFIG_CONFIG) $(KCONFIG_FILES) $(KCONF)
 	@mkdir -p $(@D)
 	$(Q)KCONFIG_AUTOHEADER=$(AUTOHEADER) $(KCONF) --syncconfig Kconfig
-	$(Q)touch $@
-$(AUTOHEADER): $(O)/include/config.stamp
 
 # ---------------------------------------------------------------- toolchain
 # Goals that need no target toolchain (and must not fetch one).
@@ -163,16 +170,24 @@ LDFLAGS_ALL := $(TC_LDFLAGS) -Wl,--gc-sections -Wl,-z,noexecstack -Wl,--build-id
 # Library (core + platform) and CLI (main + cmd_*), as crun splits them: the
 # unit tests link the library. Modules are listed per Kconfig symbol.
 lib-y := core/error.c core/log.c core/cli.c core/util.c core/state.c core/sync.c
-lib-y += core/container.c core/init.c $(wildcard core/spec*.c)
+lib-y += core/container.c core/init.c core/relay.c $(wildcard core/spec*.c)
+lib-$(CONFIG_EXEC) += core/exec.c
 lib-y += platform/ns.c $(wildcard platform/rootfs.c platform/pathres.c platform/devices.c)
 lib-y += $(wildcard platform/process.c platform/sysctl.c)
 lib-$(CONFIG_HOOKS) += platform/hooks.c
 lib-$(CONFIG_CAPS) += platform/caps.c
+lib-$(if $(CONFIG_CGROUP_V1)$(CONFIG_CGROUP_V2),y) += platform/cgroup.c platform/cgroup_ops.c
+lib-$(if $(CONFIG_CGROUP_V1)$(CONFIG_CGROUP_V2),y) += core/container_cg.c
+lib-$(CONFIG_CGROUP_V1) += platform/cgroup_v1.c
+lib-$(CONFIG_CGROUP_V2) += platform/cgroup_v2.c platform/bpf_devices.c
 lib-$(CONFIG_TERMINAL) += platform/terminal.c
 cmd-y := core/main.c core/cmd_create.c core/cmd_start.c core/cmd_run.c core/cmd_kill.c
 cmd-y += core/cmd_delete.c core/cmd_state.c core/cmd_list.c
 cmd-$(CONFIG_CMD_SPEC) += core/cmd_spec.c
 cmd-$(CONFIG_CMD_FEATURES) += core/cmd_features.c
+cmd-$(CONFIG_EXEC) += core/cmd_exec.c
+cmd-$(if $(CONFIG_CGROUP_V1)$(CONFIG_CGROUP_V2),y) += core/cmd_update.c core/cmd_pause.c \
+	core/cmd_resume.c core/cmd_ps.c core/cmd_events.c
 
 LIB_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(lib-y))
 CMD_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(cmd-y))
@@ -258,6 +273,11 @@ bloatcheck: $(O)/tinyrun.unstripped
 .PHONY: size baseline bloatcheck
 
 # ---------------------------------------------------------------- misc
+PREFIX ?= /usr
+install: $(O)/tinyrun
+	install -D -m 0755 $(O)/tinyrun $(DESTDIR)$(PREFIX)/bin/tinyrun
+	install -D -m 0644 docs/tinyrun.8 $(DESTDIR)$(PREFIX)/share/man/man8/tinyrun.8
+.PHONY: install
 demo:
 	$(Q)sh scripts/demo.sh
 # tinyrun against crun and runc, side by side (not part of check: it measures)
@@ -272,5 +292,5 @@ help:
 	@sed -n '2,12p' Makefile | sed 's/^# \{0,1\}//'
 	@echo "Other targets: deps host-packages unit check-unit check-cross check-configs"
 	@echo "  check-integration check-vm (BOARD=qemu_x86_64|qemu_aarch64|qemu_armv7) test-vm"
-	@echo "  size baseline bloatcheck demo bench clean distclean"
+	@echo "  size baseline bloatcheck install (DESTDIR, PREFIX) demo bench clean distclean"
 .PHONY: demo bench clean distclean help

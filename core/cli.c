@@ -35,6 +35,14 @@ static int store(const struct cli_opt *o, const char *val, struct tr_err *err)
 	case CLI_STRING:
 		*(const char **)o->out = val;
 		return 0;
+	case CLI_LIST: {
+		struct cli_list *l = o->out;
+
+		if (l->n >= l->max)
+			return tr_failx(err, "--%s: given too many times", o->name);
+		l->v[l->n++] = val;
+		return 0;
+	}
 	case CLI_UINT:
 		errno = 0;
 		if (*val < '0' || *val > '9')

@@ -18,13 +18,21 @@ struct tr_ctx {
 	const struct cmd *cmd;  /* the command being run */
 };
 
-enum cli_type { CLI_FLAG, CLI_STRING, CLI_UINT };
+enum cli_type { CLI_FLAG, CLI_STRING, CLI_UINT, CLI_LIST };
+
+/* CLI_LIST: a repeatable option (exec --env); each value is appended to v,
+ * which the caller sizes (argc entries always suffice). */
+struct cli_list {
+	const char **v;
+	unsigned n, max;
+};
 
 struct cli_opt {
 	const char *name;       /* long name, without "--" */
 	char shortname;         /* 0 when there is none */
 	enum cli_type type;
-	void *out;              /* int *, const char **, unsigned long long * */
+	void *out;              /* int *, const char **, unsigned long long *,
+	                           struct cli_list * */
 };
 
 struct cmd {

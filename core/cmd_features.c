@@ -43,8 +43,8 @@ static cJSON *features_linux(void)
 	for (i = 0; CFG_CAPS && i <= SPEC_CAP_LAST; i++)
 		cJSON_AddItemToArray(a, cJSON_CreateString(spec_cap_name((int)i)));
 	o = cJSON_AddObjectToObject(l, "cgroup");
-	cJSON_AddBoolToObject(o, "v1", 0);
-	cJSON_AddBoolToObject(o, "v2", 0);
+	cJSON_AddBoolToObject(o, "v1", CFG_CGROUP_V1);
+	cJSON_AddBoolToObject(o, "v2", CFG_CGROUP_V2);
 	cJSON_AddBoolToObject(o, "systemd", 0);
 	cJSON_AddBoolToObject(o, "systemdUser", 0);
 	cJSON_AddBoolToObject(cJSON_AddObjectToObject(l, "seccomp"), "enabled", 0);

@@ -6,7 +6,6 @@
  * --keep. This is what an inittab "respawn" line runs.
  */
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
@@ -17,76 +16,11 @@
 
 #include "commands.h"
 #include "container.h"
+#include "relay.h"
 #include "terminal.h"
 
 int create_opts_parse(const char *cmd, struct create_opts *o, const struct cli_opt *extra,
 		      int argc, char **argv, int *help, struct tr_err *err);
-
-struct relay {
-	int sigfd;		/* signalfd of every signal */
-	int master;		/* pty master, or -1 without a terminal */
-	pid_t pid;
-	int status;		/* the init's wait status, once it exited */
-	int exited;
-	int stdin_open;
-};
-
-/* One signal: SIGCHLD may be the init's exit, SIGWINCH resizes, the rest
- * are the container's. */
-static void relay_signal(struct relay *r)
-{
-	struct signalfd_siginfo si;
-
-	if (read(r->sigfd, &si, sizeof(si)) != (ssize_t)sizeof(si))
-		return;
-	if (si.ssi_signo == SIGCHLD) {
-		/* hooks we ran were reaped where they ran: only the init here */
-		if (!r->exited && waitpid(r->pid, &r->status, WNOHANG) == r->pid)
-			r->exited = 1;
-		return;
-	}
-	if (CFG_TERMINAL && si.ssi_signo == SIGWINCH && r->master >= 0) {
-		terminal_resize(r->master);
-		return;
-	}
-	kill(r->pid, (int)si.ssi_signo);
-}
-
-/*
- * Forward signals (and relay the terminal) until the init exits and, with a
- * terminal, until its output is drained: the master reads EIO once no slave
- * is left; a short wait bounds that for a container whose stray processes
- * keep one open.
- */
-static int relay_until_exit(struct relay *r)
-{
-	struct pollfd p[3];
-	int n, master_open = r->master >= 0;
-
-	while (!r->exited || master_open) {
-		n = 0;
-		p[n++] = (struct pollfd){ .fd = r->sigfd, .events = POLLIN };
-		if (master_open)
-			p[n++] = (struct pollfd){ .fd = r->master, .events = POLLIN };
-		if (master_open && r->stdin_open)
-			p[n++] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
-		if (poll(p, (nfds_t)n, r->exited ? 200 : -1) == 0)
-			break;
-		if (p[0].revents)
-			relay_signal(r);
-		if (!CFG_TERMINAL || !master_open)
-			continue;
-		if (p[1].revents && terminal_copy(r->master, STDOUT_FILENO) <= 0)
-			master_open = 0;
-		if (n > 2 && p[2].revents && terminal_copy(STDIN_FILENO, r->master) <= 0)
-			r->stdin_open = 0;
-	}
-	while (!r->exited) {
-		if (waitpid(r->pid, &r->status, 0) == r->pid)
-			r->exited = 1;
-	}
-	return r->status;
-}
 
 static int run_run(struct tr_ctx *ctx, int argc, char **argv, struct tr_err *err)
 {
@@ -131,7 +65,7 @@ static int run_run(struct tr_ctx *ctx, int argc, char **argv, struct tr_err *err
 	relay_until_exit(&r);
 	if (raw)
 		terminal_raw_end(&saved);
-	rc = WIFSIGNALED(r.status) ? 128 + WTERMSIG(r.status) : WEXITSTATUS(r.status);
+	rc = relay_exit_code(r.status);
 	if (!keep && container_delete(o.root, o.id, 0, err) < 0)
 		rc = -1;
 out:

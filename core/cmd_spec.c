@@ -7,7 +7,8 @@
  * --rootless writes one an unprivileged user can run: a user namespace
  * mapping root to the caller, no new network namespace, /sys bound from the
  * host (sysfs cannot be mounted without owning the network namespace), no
- * devpts gid. No linux.resources until tinyrun has a cgroup module.
+ * devpts gid. runc's default linux.resources (deny every device; the default
+ * devices stay usable) when this build can filter devices, not --rootless.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "autoconf.h"
+#include "cgroup.h"
 #include "commands.h"
 
 /* Filled with printf: the few places where --rootless differs. */
@@ -101,6 +104,11 @@ static int spec_run(struct tr_ctx *ctx, int argc, char **argv, struct tr_err *er
 		 "\t\t\"gidMappings\": [ { \"containerID\": 0, \"hostID\": %u, \"size\": 1 } ],\n",
 		 (unsigned)getuid(), (unsigned)getgid());
 
+	static const char default_resources[] =
+		"\t\t\"resources\": {\n"
+		"\t\t\t\"devices\": [ { \"allow\": false, \"access\": \"rwm\" } ]\n"
+		"\t\t},\n";
+
 	/* O_EXCL: an existing spec is somebody's work; never overwrite it */
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0) {
@@ -113,9 +121,8 @@ static int spec_run(struct tr_ctx *ctx, int argc, char **argv, struct tr_err *er
 		    rootless ? "\"type\": \"none\", \"source\": \"/sys\","
 			     : "\"type\": \"sysfs\", \"source\": \"sysfs\",",
 		    rootless ? "\"rbind\", " : "",
-		    /* linux.resources comes back with the cgroup module: a
-		     * spec must not ask for what this build cannot apply */
-		    rootless ? idmaps : "",
+		    /* a spec must not ask for what this build cannot apply */
+		    rootless ? idmaps : CGROUP_CAN_FILTER_DEVICES ? default_resources : "",
 		    rootless ? "user" : "network");
 	if (n < 0 || close(fd) < 0) {
 		tr_fail(err, errno, "%s", path);

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "autoconf.h"
+#include "cgroup.h"
 #include "container.h"
 #include "hooks.h"
 #include "log.h"
@@ -39,6 +40,7 @@
 #include "util.h"
 
 #define INIT_SOCKET "init.sock"
+#define CGROUPS_BUILT (CFG_CGROUP_V1 || CFG_CGROUP_V2)
 #define SAVED_CONFIG "config.json"
 
 /* Fields the spec allows whose modules this build does not have (yet). */
@@ -64,8 +66,9 @@ static int check_supported(const struct spec *s, const struct create_opts *o,
 	if (s->process.selinux_label || l->mount_label)
 		return tr_failx(err, "%s: SELinux is not supported",
 				s->process.selinux_label ? "process.selinuxLabel" : "linux.mountLabel");
-	if (l->has_resources || l->cgroups_path)
-		return tr_failx(err, "%s: cgroups are not supported by this build (no cgroup module)",
+	if (!CGROUPS_BUILT && (l->has_resources || l->cgroups_path))
+		return tr_failx(err, "%s: tinyrun was built without cgroups (CONFIG_CGROUP_V1, "
+				"CONFIG_CGROUP_V2)",
 				l->has_resources ? "linux.resources" : "linux.cgroupsPath");
 	if (l->has_net_devices)
 		return tr_failx(err, "linux.netDevices: not supported");
@@ -144,7 +147,15 @@ static pid_t spawn_init(struct init_args *a, int peer_fd, struct tr_err *err)
 	int status;
 
 	if (!ns_need_stage1(s)) {
-		pid = clone_child(flags);
+		/* the init moves itself into its cgroups (fast on v1, see
+		 * cgroup.h), unless it cannot: in a new user namespace it is
+		 * nobody until we write its maps, so we move it then */
+		a->cg_self_attach = a->cg && !(flags & CLONE_NEWUSER);
+		a->cg_parent_attach = a->cg && (flags & CLONE_NEWUSER);
+		if (CGROUPS_BUILT)
+			pid = cgroup_clone(a->cg, flags, &a->cg_into_v2, &a->cg_unshare_ns);
+		else
+			pid = clone_child(flags);
 		if (pid < 0)
 			return tr_fail(err, errno, "clone (linux.namespaces)");
 		if (pid == 0) {
@@ -163,6 +174,12 @@ static pid_t spawn_init(struct init_args *a, int peer_fd, struct tr_err *err)
 		struct tr_err e = { 0 };
 
 		close(peer_fd);
+		/* into the cgroups before joining anything: the init inherits
+		 * them, and a cgroup namespace it makes is rooted there */
+		if (CGROUPS_BUILT && a->cg && cgroup_attach_self(a->cg, false, &e) < 0) {
+			sync_send(a->sync_fd, SYNC_ERROR, 0, &e, NULL);
+			_exit(1);
+		}
 		if (ns_join_and_prepare(s, &e) < 0) {
 			sync_send(a->sync_fd, SYNC_ERROR, 0, &e, NULL);
 			_exit(1);
@@ -210,9 +227,10 @@ static int take_terminal(const struct create_opts *o, int fd, struct tr_err *err
 }
 
 /* Walk the init through setup; returns once it reports SYNC_READY. */
-static int drive_setup(const struct create_opts *o, const struct spec *s,
+static int drive_setup(const struct create_opts *o, const struct init_args *a,
 		       struct container_state *st, int dirfd, int fd, struct tr_err *err)
 {
+	const struct spec *s = a->spec;
 	struct sync_msg m;
 
 	for (;;) {
@@ -223,6 +241,9 @@ static int drive_setup(const struct create_opts *o, const struct spec *s,
 		if (m.type == SYNC_USERNS) {
 			struct tr_err e = { 0 };
 
+			if (CGROUPS_BUILT && a->cg_parent_attach &&
+			    cgroup_attach_pid(a->cg, st->pid, a->cg_into_v2, err) < 0)
+				return -1;
 			if (ns_write_id_maps(st->pid, s, &e) < 0) {
 				*err = e;
 				return -1;
@@ -327,6 +348,7 @@ int container_create(const struct create_opts *o, pid_t *init_pid, struct tr_err
 	struct container_state st = { 0 };
 	struct spec *s = NULL;
 	struct init_args a = { 0 };
+	struct cgroup *cg = NULL;
 	int dirfd = -1, sv[2] = { -1, -1 }, listen_fd = -1, rc = -1;
 
 	if (state_id_valid(o->id, err) < 0)
@@ -357,6 +379,10 @@ int container_create(const struct create_opts *o, pid_t *init_pid, struct tr_err
 	}
 	if (save_config_copy(dirfd, bundle, err) < 0)
 		goto fail;
+	/* made and written before the init exists: it only has to join */
+	if (CGROUPS_BUILT && (cgroup_create(s, o->id, &cg, err) < 0 ||
+			      (cg && cgroup_to_state(cg, &st, err) < 0)))
+		goto fail;
 	listen_fd = make_listen_socket(dirfd, err);
 	if (listen_fd < 0)
 		goto fail;
@@ -376,6 +402,7 @@ int container_create(const struct create_opts *o, pid_t *init_pid, struct tr_err
 	a.preserve_fds = preserve;
 	a.new_ns = ns_new_flags(s);
 	a.state = &st;
+	a.cg = cg;
 	st.pid = spawn_init(&a, sv[0], err);
 	close(sv[1]);
 	sv[1] = -1;
@@ -383,7 +410,7 @@ int container_create(const struct create_opts *o, pid_t *init_pid, struct tr_err
 		st.pid = 0;
 		goto fail;
 	}
-	if (drive_setup(o, s, &st, dirfd, sv[0], err) < 0)
+	if (drive_setup(o, &a, &st, dirfd, sv[0], err) < 0)
 		goto fail;
 
 	st.status = CONTAINER_CREATED;
@@ -402,6 +429,11 @@ int container_create(const struct create_opts *o, pid_t *init_pid, struct tr_err
 fail:
 	if (st.pid > 0)
 		kill_and_reap(st.pid);
+	if (CGROUPS_BUILT && cg) {
+		struct tr_err ignored;
+
+		cgroup_destroy(cg, &ignored);
+	}
 	if (o->terminal_master >= 0) {
 		close(o->terminal_master);
 		((struct create_opts *)o)->terminal_master = -1;
@@ -422,6 +454,8 @@ out:
 	state_free(&st);
 	spec_free(s);
 	free(env_alloc);
+	if (CGROUPS_BUILT)
+		cgroup_free(cg);
 	return rc;
 }
 
@@ -557,6 +591,35 @@ static int kill_all_in_pidns(pid_t init, int sig, struct tr_err *err)
 	return 0;
 }
 
+/*
+ * kill --all: every process in the container's cgroups, frozen meanwhile so
+ * that none can fork behind our back; without cgroups (or a freezer), the
+ * container's pid namespace. A SIGKILLed container does not stay paused: a
+ * frozen v1 task only dies once thawed.
+ */
+static int kill_all(const struct container_state *st, int sig, struct tr_err *err)
+{
+	struct cgroup *cg = NULL;
+	struct tr_err ignored;
+	pid_t *pids = NULL;
+	size_t n = 0;
+	int was, rc;
+
+	if (!CGROUPS_BUILT || cgroup_load(st, &cg, &ignored) < 0 || !cg)
+		return kill_all_in_pidns(st->pid, sig, err);
+	was = cgroup_is_frozen(cg);
+	if (was == 0 && cgroup_freeze(cg, 1, &ignored) < 0)
+		was = -1;
+	rc = cgroup_pids(cg, &pids, &n, err);
+	for (size_t i = 0; i < n; i++)
+		kill(pids[i], sig);
+	if (was == 0 || (was == 1 && sig == SIGKILL))
+		cgroup_freeze(cg, 0, &ignored);
+	free(pids);
+	cgroup_free(cg);
+	return rc;
+}
+
 int container_kill(const char *root, const char *id, int sig, int all, struct tr_err *err)
 {
 	struct container_state st = { 0 };
@@ -572,7 +635,7 @@ int container_kill(const char *root, const char *id, int sig, int all, struct tr
 		goto out;
 	}
 	if (all)
-		rc = kill_all_in_pidns(st.pid, sig, err);
+		rc = kill_all(&st, sig, err);
 	else if (kill(st.pid, sig) < 0)
 		rc = tr_fail(err, errno, "container %s: kill %d", id, (int)st.pid);
 	else
@@ -626,7 +689,7 @@ int container_delete(const char *root, const char *id, int force, struct tr_err 
 			 * container shares our pid namespace (nothing to find) */
 			struct tr_err ignored;
 
-			kill_all_in_pidns(st.pid, SIGKILL, &ignored);
+			kill_all(&st, SIGKILL, &ignored);
 		}
 	}
 	/* created and never started: removed too, as runc and crun do */
@@ -636,6 +699,20 @@ int container_delete(const char *root, const char *id, int force, struct tr_err 
 			tr_failx(err, "container %s: init %d did not die", id, (int)st.pid);
 			goto out;
 		}
+	}
+	if (CGROUPS_BUILT) {
+		/* whatever is left in the container's cgroups goes, then the cgroups */
+		struct cgroup *cg = NULL;
+
+		rc = cgroup_load(&st, &cg, err);
+		if (!rc)
+			rc = cgroup_destroy(cg, err);
+		cgroup_free(cg);
+		if (rc < 0) {
+			tr_err_prefix(err, "container %s", id);
+			goto out;
+		}
+		rc = -1;
 	}
 	load_saved_spec(dirfd, &s, err);
 	if (state_remove(root, id, err) < 0)

@@ -13,6 +13,7 @@
 #include "spec.h"
 
 struct container_state;
+struct cgroup;
 
 struct create_opts {
 	const char *root;		/* state root (--root) */
@@ -57,6 +58,11 @@ struct init_args {
 	unsigned long new_ns;		/* namespaces this init was created in */
 	int wait_go;			/* made by stage 1: wait for SYNC_GO first */
 	struct container_state *state;	/* the init's own copy, for its hooks */
+	const struct cgroup *cg;	/* the container's cgroups, NULL without */
+	int cg_self_attach;		/* the init moves itself into cg, first thing */
+	int cg_into_v2;			/* clone3 started it in its v2 cgroup already */
+	int cg_unshare_ns;		/* CLONE_NEWCGROUP held back: unshare once in cg */
+	int cg_parent_attach;		/* new user namespace: the runtime moves it */
 };
 __attribute__((noreturn)) void container_init(const struct init_args *a);
 

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "autoconf.h"
+#include "cgroup.h"
 #include "container.h"
 #include "hooks.h"
 #include "ns.h"
@@ -67,6 +68,10 @@ static int setup(const struct init_args *a, struct tr_err *err)
 	const struct spec *s = a->spec;
 	struct sync_msg m;
 
+	/* first of all: the rootfs's cgroup mount shows the cgroups we are in */
+	if ((CFG_CGROUP_V1 || CFG_CGROUP_V2) && a->cg_self_attach &&
+	    cgroup_attach_self(a->cg, a->cg_into_v2, err) < 0)
+		return -1;
 	if (a->wait_go && sync_expect(a->sync_fd, SYNC_GO, "runtime", &m, err) < 0)
 		return -1;
 	if (a->new_ns & CLONE_NEWUSER) {
@@ -77,6 +82,12 @@ static int setup(const struct init_args *a, struct tr_err *err)
 		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 			return tr_fail(err, errno, "user namespace: become root (is uid 0 mapped?)");
 	}
+	/* in our cgroups now (we moved, or the runtime moved us): the
+	 * namespace's root is the container's cgroup, not the runtime's */
+	if (a->cg_unshare_ns && unshare(CLONE_NEWCGROUP) < 0)
+		return tr_fail(err, errno, "linux.namespaces: cgroup namespace: unshare");
+	if ((CFG_CGROUP_V1 || CFG_CGROUP_V2) && a->cg)
+		cgroup_close_fds(a->cg);
 	if ((a->new_ns & CLONE_NEWNET) && ns_loopback_up(err) < 0)
 		return -1;
 	/* a session keyring of its own, so the container cannot read the
@@ -99,9 +110,10 @@ static int setup(const struct init_args *a, struct tr_err *err)
 	if (container_hooks(&s->hooks.create_container, "createContainer", a,
 			    CONTAINER_CREATING, err) < 0 ||
 	    rootfs_pivot(s, a->rootfs, a->no_pivot, err) < 0 ||
+	    /* before linux.readonlyPaths (/proc/sys) is made read-only */
+	    sysctl_apply(s, err) < 0 ||
 	    rootfs_finish(s, err) < 0 ||
 	    ns_set_names(s, err) < 0 ||
-	    sysctl_apply(s, err) < 0 ||
 	    process_apply(s, a->preserve_fds, err) < 0)
 		return -1;
 	return 0;

@@ -18,6 +18,10 @@
  * Every command runc has that tinyrun may offer: when one is configured out,
  * its name stays known so the error can say which symbol would bring it back.
  */
+#define CG_CMDS (CFG_CGROUP_V1 || CFG_CGROUP_V2)
+/* the cgroup commands need either module: the error names both */
+#define CG_SYMBOL "CGROUP_V1 or CONFIG_CGROUP_V2"
+
 static const struct {
 	const char *name;
 	const struct cmd *cmd;
@@ -25,13 +29,19 @@ static const struct {
 } commands[] = {
 	{ "create", &cmd_create, NULL },
 	{ "delete", &cmd_delete, NULL },
+	{ "events", CG_CMDS ? &cmd_events : NULL, CG_SYMBOL },
+	{ "exec", CFG_EXEC ? &cmd_exec : NULL, "EXEC" },
 	{ "features", CFG_CMD_FEATURES ? &cmd_features : NULL, "CMD_FEATURES" },
 	{ "kill", &cmd_kill, NULL },
 	{ "list", &cmd_list, NULL },
+	{ "pause", CG_CMDS ? &cmd_pause : NULL, CG_SYMBOL },
+	{ "ps", CG_CMDS ? &cmd_ps : NULL, CG_SYMBOL },
+	{ "resume", CG_CMDS ? &cmd_resume : NULL, CG_SYMBOL },
 	{ "run", &cmd_run, NULL },
 	{ "spec", CFG_CMD_SPEC ? &cmd_spec : NULL, "CMD_SPEC" },
 	{ "start", &cmd_start, NULL },
 	{ "state", &cmd_state, NULL },
+	{ "update", CG_CMDS ? &cmd_update : NULL, CG_SYMBOL },
 };
 
 static const char global_help[] =

@@ -159,6 +159,11 @@ int spec_parse_process(const char *json, size_t len, struct spec **out, struct t
 	return spec_document(json, len, out, err, &spec_process_table, true);
 }
 
+int spec_parse_resources(const char *json, size_t len, struct spec **out, struct tr_err *err)
+{
+	return spec_document(json, len, out, err, &spec_resources_table, false);
+}
+
 static int read_file(const char *path, char **buf, size_t *len, struct tr_err *err)
 {
 	struct stat st;
@@ -166,7 +171,8 @@ static int read_file(const char *path, char **buf, size_t *len, struct tr_err *e
 	ssize_t r;
 	int fd, e;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO in place of the file must not hang us in open */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return tr_fail(err, errno, "%s: cannot open", path);
 	if (fstat(fd, &st) < 0) {
@@ -177,7 +183,8 @@ static int read_file(const char *path, char **buf, size_t *len, struct tr_err *e
 	if (!S_ISREG(st.st_mode) || (unsigned long long)st.st_size > SPEC_FILE_MAX) {
 		close(fd);
 		if (!S_ISREG(st.st_mode))
-			return tr_fail(err, EINVAL, "%s: not a regular file", path);
+			return tr_fail(err, S_ISDIR(st.st_mode) ? EISDIR : EINVAL,
+				       "%s: not a regular file", path);
 		return tr_failx(err, "%s: larger than %u bytes", path, SPEC_FILE_MAX);
 	}
 	*buf = malloc((size_t)st.st_size + 1);

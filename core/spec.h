@@ -385,6 +385,14 @@ int spec_load(const char *path, struct spec **out, struct tr_err *err);
 int spec_parse_process(const char *json, size_t len, struct spec **out, struct tr_err *err);
 int spec_load_process(const char *path, struct spec **out, struct tr_err *err);
 
+/*
+ * Parse a standalone linux.resources object (`tinyrun update --resources`):
+ * the result has only has_linux, linux_cfg.has_resources and
+ * linux_cfg.resources filled. Error paths start at the object's own keys
+ * ("memory.limit: ...").
+ */
+int spec_parse_resources(const char *json, size_t len, struct spec **out, struct tr_err *err);
+
 void spec_free(struct spec *s);
 
 /* ---- name tables (spec_names.c), usable by any module ---- */

@@ -255,6 +255,25 @@ static int syntax_err(struct spec_ctx *c, size_t off, const char *why)
 	return tr_failx(c->err, "invalid JSON near line %zu col %zu (byte %zu): %s", line, col, off, why);
 }
 
+/* How many arrays and objects are open at byte off (strings skipped). */
+static size_t nesting_at(const char *t, size_t off)
+{
+	size_t i, depth = 0;
+
+	for (i = 0; i < off; i++) {
+		if (t[i] == '"') {
+			for (i++; i < off && t[i] != '"'; i++)
+				if (t[i] == '\\')
+					i++;
+		} else if (t[i] == '[' || t[i] == '{') {
+			depth++;
+		} else if ((t[i] == ']' || t[i] == '}') && depth) {
+			depth--;
+		}
+	}
+	return depth;
+}
+
 static int add_number(struct spec_ctx *c, size_t off, size_t *cap)
 {
 	if (c->nnum == *cap) {
@@ -585,6 +604,14 @@ int spec_document(const char *json, size_t len, struct spec **out, struct tr_err
 	root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
 	if (!root) {
 		k = end && end >= json ? (size_t)(end - json) : 0;
+		/* cJSON gives up at its nesting limit without saying so */
+		if (k < len && nesting_at(json, k) >= CJSON_NESTING_LIMIT) {
+			char why[64];
+
+			snprintf(why, sizeof(why), "arrays and objects nested deeper than %d levels",
+				 (int)CJSON_NESTING_LIMIT);
+			return syntax_err(&c, k, why);
+		}
 		return syntax_err(&c, k, k >= len - 1 ? "unexpected end of input" : "syntax error");
 	}
 	for (k = (size_t)(end - json); k < len; k++)
@@ -608,7 +635,11 @@ int spec_document(const char *json, size_t len, struct spec **out, struct tr_err
 	if (!s)
 		goto out;
 	c.spec = s;
-	if (top_is_process) {
+	if (t == &spec_resources_table) {
+		/* a standalone linux.resources object (update --resources) */
+		r = spec_parse_object(&c, root, t, &s->linux_cfg.resources);
+		s->has_linux = s->linux_cfg.has_resources = true;
+	} else if (top_is_process) {
 		r = spec_parse_object(&c, root, t, &s->process);
 		s->has_process = true;
 	} else

@@ -138,6 +138,7 @@ void state_free(struct container_state *st)
 	free(st->bundle);
 	free(st->rootfs);
 	free(st->cgroup_path);
+	free(st->cgroup_dirs);
 	free(st->console_socket);
 	memset(st, 0, sizeof(*st));
 }
@@ -334,6 +335,7 @@ int state_save(int dirfd, const struct container_state *st, struct tr_err *err)
 	    !cJSON_AddBoolToObject(obj, "started", st->started) ||
 	    !cJSON_AddNumberToObject(obj, "ownerUid", st->owner) ||
 	    (st->cgroup_path && add_str(obj, "cgroupPath", st->cgroup_path)) ||
+	    (st->cgroup_dirs && add_str(obj, "cgroupDirs", st->cgroup_dirs)) ||
 	    (st->console_socket && add_str(obj, "consoleSocket", st->console_socket))) {
 		cJSON_Delete(obj);
 		return tr_fail(err, ENOMEM, "save state of %s", st->id);
@@ -429,6 +431,7 @@ static int parse_state(const cJSON *obj, const char *id,
 	    get_uint(obj, "pidStartTime", false, ~0ULL, &start, err) ||
 	    get_uint(obj, "ownerUid", false, UINT32_MAX, &owner, err) ||
 	    get_str(obj, "cgroupPath", false, &st->cgroup_path, err) ||
+	    get_str(obj, "cgroupDirs", false, &st->cgroup_dirs, err) ||
 	    get_str(obj, "consoleSocket", false, &st->console_socket, err))
 		goto out;
 	/* Guards against a state directory renamed by hand. */
@@ -648,6 +651,8 @@ int state_list(const char *root, state_list_fn fn, void *ctx,
 	return ret;
 }
 
+int (*state_freezer_probe)(const struct container_state *st);
+
 enum container_status state_status(const struct container_state *st)
 {
 	unsigned long long start;
@@ -670,11 +675,18 @@ enum container_status state_status(const struct container_state *st)
 		if (st->pid_start_time && start != st->pid_start_time)
 			return CONTAINER_STOPPED;
 	}
-	/*
-	 * Paused is taken as recorded for now; with cgroups the freezer
-	 * state (cgroup.freeze / freezer.state) will be the authority here.
-	 */
-	if (st->status == CONTAINER_PAUSED || st->status == CONTAINER_CREATING)
+	if (st->status == CONTAINER_CREATING)
+		return st->status;
+	/* the freezer is the authority on paused; as recorded without one */
+	if (state_freezer_probe && st->cgroup_dirs) {
+		int frozen = state_freezer_probe(st);
+
+		if (frozen > 0)
+			return CONTAINER_PAUSED;
+		if (frozen == 0)
+			return st->started ? CONTAINER_RUNNING : CONTAINER_CREATED;
+	}
+	if (st->status == CONTAINER_PAUSED)
 		return st->status;
 	return st->started ? CONTAINER_RUNNING : CONTAINER_CREATED;
 }
@@ -730,8 +742,10 @@ int state_to_json(const struct container_state *st,
 		  enum container_status status, char **out, struct tr_err *err)
 {
 	char created[UTIL_RFC3339_LEN], owner[64];
-	bool has_pid = status == CONTAINER_CREATED ||
-		       status == CONTAINER_RUNNING || status == CONTAINER_PAUSED;
+	/* creating: the prestart/createRuntime/createContainer hooks need the
+	 * init's pid (e.g. /proc/PID/ns/net for network setup), as runc gives */
+	bool has_pid = status == CONTAINER_CREATED || status == CONTAINER_RUNNING ||
+		       status == CONTAINER_PAUSED || (status == CONTAINER_CREATING && st->pid > 0);
 	cJSON *obj;
 	char *text;
 

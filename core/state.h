@@ -70,8 +70,16 @@ struct container_state {
 
 	/* Filled in by later features; saved only when set. */
 	char *cgroup_path;
+	char *cgroup_dirs;		/* the cgroup module's: what delete removes */
 	char *console_socket;
 };
+
+/*
+ * Set by the cgroup module when it is built in: 1 when the container's
+ * freezer is frozen, 0 when not, <0 when there is none. state_status()
+ * reports paused from it, so state.c needs no cgroup code.
+ */
+extern int (*state_freezer_probe)(const struct container_state *st);
 
 /* Non-empty, <= STATE_ID_MAX bytes, [A-Za-z0-9_+.-] only, not "." or "..". */
 int state_id_valid(const char *id, struct tr_err *err);

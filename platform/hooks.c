@@ -50,6 +50,9 @@ static int wait_hook(pid_t pid, int timeout, int *status)
 			continue;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (now.tv_sec - start.tv_sec >= timeout) {
+			/* the hook's own children too: a shell script's sleep
+			 * would outlive it, and the failed create */
+			kill(-pid, SIGKILL);
 			kill(pid, SIGKILL);
 			waitpid(pid, status, 0);
 			errno = ETIMEDOUT;
@@ -79,12 +82,14 @@ static int run_one(const struct spec_hook *h, const char *kind, size_t idx, int 
 
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
+		setpgid(0, 0);
 		if (dup2(statefd, STDIN_FILENO) < 0)
 			_exit(127);
 		execve(h->path, h->args.n ? h->args.v : fallback_argv,
 		       h->env.n ? h->env.v : empty_env);
 		_exit(127);
 	}
+	setpgid(pid, pid);	/* as the child does: no race with a timeout */
 	if (wait_hook(pid, h->has_timeout ? h->timeout : 0, &status) < 0) {
 		if (errno == ETIMEDOUT)
 			return tr_failx(err, "hooks.%s[%zu] (%s): timed out after %d s", kind,

@@ -98,7 +98,7 @@ int sysctl_validate(const struct spec *s, struct tr_err *err)
 					"kernel.shm*, fs.mqueue.*, net.*, kernel.hostname, "
 					"kernel.domainname)", key);
 		if (!(s->linux_cfg.ns_flags & rule->ns))
-			return tr_failx(err, "linux.sysctl[\"%s\"]: needs a %s namespace in "
+			return tr_failx(err, "linux.sysctl[\"%s\"]: needs the %s namespace in "
 					"linux.namespaces, else it would change the host",
 					key, rule->ns_name);
 	}

@@ -64,9 +64,10 @@ int terminal_setup(const struct spec *s, const char *rootfs, struct tr_err *err)
 	int rootfd, ptmx = -1, master = -1, slave = -1, unlock = 0;
 	char path[32];
 
-	rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	/* NULL: exec, already chrooted into the container's root */
+	rootfd = open(rootfs ? rootfs : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
-		return tr_fail(err, errno, "root.path %s", rootfs);
+		return tr_fail(err, errno, "root.path %s", rootfs ? rootfs : "/");
 	/* the container's devpts (newinstance), never the host's */
 	ptmx = pathres_open(rootfd, "/dev/pts/ptmx", 0, 0, err);
 	if (ptmx < 0) {
@@ -92,7 +93,8 @@ int terminal_setup(const struct spec *s, const char *rootfs, struct tr_err *err)
 
 		ioctl(slave, TIOCSWINSZ, &ws);
 	}
-	if (bind_console(rootfd, slave, err) < 0)
+	/* only the init's terminal is the container's console */
+	if (rootfs && bind_console(rootfd, slave, err) < 0)
 		goto fail;
 	/* a session of its own with the pty as controlling terminal: job
 	 * control and ^C reach the container's process group */

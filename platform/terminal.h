@@ -17,7 +17,9 @@
 #include "error.h"
 #include "spec.h"
 
-/* In the init, after the mounts: returns the master fd (close-on-exec). */
+/* In the init, after the mounts: returns the master fd (close-on-exec).
+ * exec passes rootfs NULL once it is in the container's root: its pty is
+ * not bound on /dev/console. */
 int terminal_setup(const struct spec *s, const char *rootfs, struct tr_err *err);
 
 /* Send / receive one fd with a short text payload over a unix socket. */

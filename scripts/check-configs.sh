@@ -56,5 +56,15 @@ try "make savedefconfig round trip (tiny)" sh -c "make --no-print-directory KCON
 	make --no-print-directory KCONFIG_CONFIG=$dir/.config DEFCONFIG_OUT=$dir/defconfig savedefconfig &&
 	cmp $dir/defconfig board-configs/tiny_defconfig"
 
+# an external toolchain (as Buildroot and Yocto pass one): no deps.sh, any
+# ARCH name, and `make install` into a DESTDIR
+dir=$out/external
+sys=$PWD/build/x86_64/sysroot
+try "external toolchain (CC=musl-gcc) and make install" sh -c "
+	make --no-print-directory ARCH=ext-test O=$dir KCONFIG_CONFIG=$dir/.config CC=musl-gcc \
+	  CFLAGS='-isystem $sys/include' LDFLAGS='-L$sys/lib' DESTDIR=$dir/dest install &&
+	file -L $dir/dest/usr/bin/tinyrun | grep -q 'statically linked' &&
+	test -f $dir/dest/usr/share/man/man8/tinyrun.8 && ! test -e build/ext-test/toolchain.mk"
+
 echo "configs: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

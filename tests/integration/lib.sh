@@ -15,6 +15,10 @@
 #
 # NOTE: `tr` below is the runtime helper and shadows tr(1) in tests; write `command tr` for tr(1).
 
+# the default config.json shared with the VM tests and the benchmark
+# shellcheck source=../oci-spec.sh
+. "$(dirname "$TR_LIB")/../oci-spec.sh"
+
 # ---------------------------------------------------------------- running the binary
 # tr ARGS...: run the binary under test with the case's state root.
 tr() {
@@ -220,52 +224,7 @@ write_default_spec() {
 	_args=$(json_array "$@")
 	_env='"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm"'
 	if [ -n "${TR_CASE_ID:-}" ]; then _env="$_env, $(json_str "TR_CASE_ID=$TR_CASE_ID")"; fi
-	cat >"$_file" <<EOF
-{
-	"ociVersion": "1.0.2",
-	"process": {
-		"terminal": false,
-		"user": { "uid": 0, "gid": 0 },
-		"args": $_args,
-		"env": [ $_env ],
-		"cwd": "/",
-		"capabilities": {
-			"bounding": [ "CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE" ],
-			"effective": [ "CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE" ],
-			"permitted": [ "CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE" ]
-		},
-		"rlimits": [ { "type": "RLIMIT_NOFILE", "hard": 1024, "soft": 1024 } ],
-		"noNewPrivileges": true
-	},
-	"root": { "path": "rootfs", "readonly": true },
-	"hostname": "tinyrun",
-	"mounts": [
-		{ "destination": "/proc", "type": "proc", "source": "proc" },
-		{ "destination": "/dev", "type": "tmpfs", "source": "tmpfs",
-		  "options": [ "nosuid", "strictatime", "mode=755", "size=65536k" ] },
-		{ "destination": "/dev/pts", "type": "devpts", "source": "devpts",
-		  "options": [ "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5" ] },
-		{ "destination": "/dev/shm", "type": "tmpfs", "source": "shm",
-		  "options": [ "nosuid", "noexec", "nodev", "mode=1777", "size=65536k" ] },
-		{ "destination": "/dev/mqueue", "type": "mqueue", "source": "mqueue",
-		  "options": [ "nosuid", "noexec", "nodev" ] },
-		{ "destination": "/sys", "type": "sysfs", "source": "sysfs",
-		  "options": [ "nosuid", "noexec", "nodev", "ro" ] }
-	],
-	"linux": {
-		"namespaces": [
-			{ "type": "pid" }, { "type": "network" }, { "type": "ipc" }, { "type": "uts" }, { "type": "mount" }
-		],
-		"maskedPaths": [
-			"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
-			"/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi"
-		],
-		"readonlyPaths": [
-			"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"
-		]
-	}
-}
-EOF
+	oci_spec_default "$_args" "[ $_env ]" rootfs tinyrun >"$_file"
 }
 
 # make_bundle DIR [ARGS...]: an OCI bundle in DIR (DIR/rootfs + DIR/config.json running ARGS, default sh).

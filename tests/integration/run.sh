@@ -13,8 +13,9 @@
 #   TR_TIMEOUT   seconds a case may take before it is killed (default 300)
 #   TR_CGROUP_WATCH_ALL=1
 #                watch every new cgroup in hierarchies where the runner sits at the root; by default,
-#                when the runner has a non-root cgroup somewhere (a shared machine), only new cgroups at
-#                or above/below those paths or with "tinyrun" in their path count in such hierarchies
+#                when the runner has a non-root cgroup somewhere (a shared machine), only new cgroups
+#                below those paths or with "tinyrun" in their path count in such hierarchies (the
+#                machine's own cgroups, and their ancestors, are never touched)
 #   TR_VERBOSE=1 print the output of every case, not only of failed ones
 #   BUSYBOX      static busybox put into bundles (default /bin/busybox)
 #
@@ -94,9 +95,15 @@ snap_cgroups() {
 				BEGIN { n = split(scopes, s, "\n") }
 				{
 					rel = substr($0, length(mnt) + 1)
-					if (index(rel, "tinyrun")) { print; next }
-					for (i = 1; i <= n; i++)
-						if (rel == s[i] || index(rel, s[i] "/") == 1 || index(s[i], rel "/") == 1) { print; next }
+					# ours: below our own path in another hierarchy, or named
+					# tinyrun -- but never in a sibling of our path (the
+					# branches of other sessions sharing this machine)
+					for (i = 1; i <= n; i++) {
+						if (index(rel, s[i] "/") == 1) { print; next }
+						p = s[i]; sub("/[^/]*$", "", p)
+						if (p != "" && index(rel, p "/") == 1) next
+					}
+					if (index(rel, "tinyrun")) print
 				}'
 		fi
 	done <"$WORK/hier" | sort

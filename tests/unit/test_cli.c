@@ -110,9 +110,38 @@ static void error_prefix_and_str(void)
 	CHECK_INT(tr_failx(NULL, "no err"), -1);
 }
 
+/* CLI_LIST: exec's repeatable --env, in order, bounded by the caller's array */
+static void repeated_option(void)
+{
+	char *a1[] = { "-e", "A=1", "--env=B=2", "--env", "A=3", "id", "-e" };
+	char *a2[] = { "-e", "A", "-e", "B", "-e", "C" };
+	const char *v[2], *w[8];
+	struct cli_list env = { v, 0, 2 }, env2 = { w, 0, 8 };
+	const struct cli_opt opts[] = { { "env", 'e', CLI_LIST, &env }, { 0 } };
+	const struct cli_opt opts2[] = { { "env", 'e', CLI_LIST, &env2 }, { 0 } };
+	struct tr_err err = { 0 };
+	int help = 0;
+
+	CHECK_INT(cli_parse(1, a1, opts, &help, &err), -1);	/* -e needs a value */
+	env.n = 0;
+	CHECK_INT(cli_parse(5, a1, opts, &help, &err), -1);	/* three into two */
+	CHECK(strstr(err.msg, "--env") != NULL);
+	env.n = 0;
+	CHECK_INT(cli_parse(4, a2, opts, &help, &err), 4);
+	CHECK_INT(env.n, 2);
+	CHECK_STR(v[0], "A");
+	CHECK_STR(v[1], "B");
+	CHECK_INT(cli_parse(7, a1, opts2, &help, &err), 5);
+	CHECK_INT(env2.n, 3);
+	CHECK_STR(w[0], "A=1");
+	CHECK_STR(w[1], "B=2");
+	CHECK_STR(w[2], "A=3");
+}
+
 UNIT_SUITE(cli,
 	{ "forms_of_values", forms_of_values },
 	{ "flags_and_help", flags_and_help },
 	{ "bad_options", bad_options },
 	{ "positional_count", positional_count },
-	{ "error_prefix_and_str", error_prefix_and_str });
+	{ "error_prefix_and_str", error_prefix_and_str },
+	{ "repeated_option", repeated_option });

@@ -6,6 +6,8 @@
 #   UNIT        unit-test runner for that architecture (optional)      -> /tests/unit-runner
 #   VM_MODULES  extra kernel module names (space separated), added to those listed in
 #               tests/vm/modules.list; copied with their dependencies to /lib/modules/RELEASE/
+#   VM_INTEGRATION  1 (every case) or a tests/integration/run.sh FILTER: tests/integration ->
+#               /tests/integration and optional/90-integration.sh -> /tests/tests/
 # Contents: /bin/busybox (applet links made at boot by /init), /init (installs the links, then
 # execs BusyBox init), /etc/inittab + /etc/init.d/rcS (tests/vm/rootfs), /dev/console,
 # /tests/{boot.sh,run-all.sh,lib.sh,vm.env,tests/*.sh}, /repo/tests/unit/fixtures (when present;
@@ -61,11 +63,16 @@ if [ -d "$TOP/tests/unit/fixtures" ]; then
 	cp -R "$TOP/tests/unit/fixtures" repo/tests/unit/
 fi
 install -m 755 "$VM/boot.sh" "$VM/run-all.sh" tests/
-install -m 644 "$VM/lib.sh" tests/
+install -m 644 "$VM/lib.sh" "$TOP/tests/oci-spec.sh" tests/
 for t in "$VM"/tests/*.sh; do
 	[ -e "$t" ] || continue
 	install -m 755 "$t" tests/tests/
 done
+# Opt-in: the integration runner and its cases, run by optional/90-integration.sh.
+if [ -n "${VM_INTEGRATION:-}" ]; then
+	cp -R "$TOP/tests/integration" tests/integration
+	install -m 755 "$VM/optional/90-integration.sh" tests/tests/
+fi
 
 # Kernel modules: NAME.ko from the cached tree, with the dependencies named in its modinfo.
 mods=
@@ -102,6 +109,7 @@ for m in $mods; do add_module "$m"; done
 	echo "TINYRUN=/usr/bin/tinyrun"
 	echo "UNIT='$unit'"
 	echo "MODULES='${copied# }'"
+	echo "VM_INTEGRATION='${VM_INTEGRATION:-}'"
 } >tests/vm.env
 
 mkdir -p "$(dirname "$OUTPUT")"

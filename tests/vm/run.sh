@@ -12,6 +12,8 @@
 #   VM_APPEND    extra kernel command line
 #   VM_VERBOSE=1 kernel messages on the console (no "quiet"), and the whole log printed at the end
 #   VM_REFRESH=1 re-resolve and re-fetch the kernel and busybox (otherwise the cache is used)
+#   VM_INTEGRATION=1|FILTER also run tests/integration/run.sh [FILTER] in the VM (slow under TCG:
+#                minutes; the default timeout becomes 1800 s)
 # Output: the VMTEST result lines, a timing line with the count of skips, then "N passed, N failed". A run
 # that does not reach VMTEST-DONE counts one more failure. Exit status 1 on any failure.
 # Serial log: build/cache/vm/BOARD.log.
@@ -47,6 +49,7 @@ check_elf() { # VAR FILE
 check_elf TINYRUN "$TINYRUN"
 [ -z "${UNIT:-}" ] || check_elf UNIT "$UNIT"
 export TINYRUN UNIT="${UNIT:-}"
+[ -z "${VM_INTEGRATION:-}" ] || VM_TIMEOUT_DEFAULT=1800
 timeout=${VM_TIMEOUT:-$VM_TIMEOUT_DEFAULT}
 case $timeout in '' | *[!0-9]*) die "VM_TIMEOUT=$timeout is not a number of seconds" ;; esac
 command -v "$QEMU" >/dev/null 2>&1 ||
