@@ -42,6 +42,18 @@ done
 build_cfg randconfig-seed6 aarch64 randconfig KCONFIG_SEED=6
 build_cfg randconfig-seed7 armv7 randconfig KCONFIG_SEED=7
 
+# each cgroup module alone (allno and allyes cover neither and both)
+for sym in CGROUP_V1 CGROUP_V2; do
+	dir=$out/no-$sym
+	mkdir -p "$dir"
+	printf '# CONFIG_%s is not set\n' "$sym" >"$dir/defconfig"
+	try "full without CONFIG_$sym (x86_64)" sh -c "make --no-print-directory -s build/host/kconfig/conf &&
+		KCONFIG_CONFIG=$dir/.config build/host/kconfig/conf --defconfig $dir/defconfig Kconfig &&
+		grep -qx '# CONFIG_$sym is not set' $dir/.config &&
+		make --no-print-directory ARCH=x86_64 O=$dir KCONFIG_CONFIG=$dir/.config &&
+		$dir/tinyrun features | grep -Eq '\"$( [ $sym = CGROUP_V1 ] && echo v1 || echo v2 )\":[[:space:]]*false'"
+done
+
 # yes '' | make oldconfig on a config with a missing symbol takes the default
 dir=$out/oldconfig
 mkdir -p "$dir"
