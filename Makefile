@@ -187,7 +187,7 @@ cmd-$(CONFIG_CMD_SPEC) += core/cmd_spec.c
 cmd-$(CONFIG_CMD_FEATURES) += core/cmd_features.c
 cmd-$(CONFIG_EXEC) += core/cmd_exec.c
 cmd-$(if $(CONFIG_CGROUP_V1)$(CONFIG_CGROUP_V2),y) += core/cmd_update.c core/cmd_pause.c \
-	core/cmd_resume.c core/cmd_ps.c core/cmd_events.c
+	core/cmd_ps.c core/cmd_events.c
 
 LIB_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(lib-y))
 CMD_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(cmd-y))

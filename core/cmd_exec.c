@@ -28,7 +28,7 @@ static int exec_run(struct tr_ctx *ctx, int argc, char **argv, struct tr_err *er
 	struct cli_list gids = { lists + argc + 1, 0, (unsigned)argc + 1 };
 	struct cli_list caps = { lists + 2 * (argc + 1), 0, (unsigned)argc + 1 };
 	unsigned long long fds = 0;
-	int help = 0, detach = 0, raw = 0, first, rc;
+	int help = 0, detach = 0, first, rc;
 	const struct cli_opt opts[] = {
 		{ "process", 'p', CLI_STRING, &o.process_file },
 		{ "detach", 'd', CLI_FLAG, &detach },
@@ -47,7 +47,6 @@ static int exec_run(struct tr_ctx *ctx, int argc, char **argv, struct tr_err *er
 		{ "cgroup", 0, CLI_STRING, &cgroup },
 		{ 0 },
 	};
-	struct termios saved;
 	sigset_t all, old;
 
 	first = cli_parse(argc, argv, opts, &help, err);
@@ -98,14 +97,7 @@ static int exec_run(struct tr_ctx *ctx, int argc, char **argv, struct tr_err *er
 		rc = 0;
 		goto out;
 	}
-	if (CFG_TERMINAL && r.master >= 0) {
-		raw = terminal_raw_start(&saved);
-		terminal_resize(r.master);
-	}
-	relay_until_exit(&r);
-	if (raw)
-		terminal_raw_end(&saved);
-	rc = relay_exit_code(r.status);
+	rc = relay_foreground(&r);
 out:
 	if (r.master >= 0)
 		close(r.master);

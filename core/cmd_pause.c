@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* tinyrun pause: freeze every process of a container (cgroup freezer). */
+/* tinyrun pause and resume: freeze and thaw every process of a container (cgroup freezer). */
 #include "commands.h"
 #include "container_cg.h"
 
+/* Both commands: which one is running says whether to freeze. */
 static int pause_run(struct tr_ctx *ctx, int argc, char **argv, struct tr_err *err)
 {
 	const struct cli_opt opts[] = { { 0 } };
@@ -13,9 +14,9 @@ static int pause_run(struct tr_ctx *ctx, int argc, char **argv, struct tr_err *e
 		return -1;
 	if (help)
 		return cli_usage(ctx);
-	if (cli_positional(argc, argv, first, 1, "pause", "container ID", err) < 0)
+	if (cli_positional(argc, argv, first, 1, ctx->cmd->name, "container ID", err) < 0)
 		return -1;
-	return container_pause(ctx->root, argv[first], 1, err) < 0 ? -1 : 0;
+	return container_pause(ctx->root, argv[first], ctx->cmd == &cmd_pause, err) < 0 ? -1 : 0;
 }
 
 const struct cmd cmd_pause = {
@@ -27,5 +28,15 @@ const struct cmd cmd_pause = {
 	"Freeze every process of container ID, which must be created or running,\n"
 	"with the cgroup freezer (v1 freezer.state, v2 cgroup.freeze). It returns\n"
 	"once the freeze is complete; state then reports paused. See resume.\n",
+	.run = pause_run,
+};
+
+const struct cmd cmd_resume = {
+	.name = "resume",
+	.summary = "resume every process of a paused container",
+	.usage =
+	"usage: tinyrun resume ID\n"
+	"\n"
+	"Thaw container ID, which must be paused: its processes run again.\n",
 	.run = pause_run,
 };

@@ -26,13 +26,12 @@ static int run_run(struct tr_ctx *ctx, int argc, char **argv, struct tr_err *err
 {
 	struct create_opts o = { .root = ctx->root, .terminal_master = -1 };
 	struct relay r = { .master = -1, .stdin_open = 1 };
-	int help = 0, detach = 0, keep = 0, raw = 0, rc;
+	int help = 0, detach = 0, keep = 0, rc;
 	const struct cli_opt extra[] = {
 		{ "detach", 'd', CLI_FLAG, &detach },
 		{ "keep", 0, CLI_FLAG, &keep },
 		{ 0 },
 	};
-	struct termios saved;
 	sigset_t all, old;
 
 	if (create_opts_parse("run", &o, extra, argc, argv, &help, err) < 0)
@@ -58,14 +57,7 @@ static int run_run(struct tr_ctx *ctx, int argc, char **argv, struct tr_err *err
 		rc = 0;
 		goto out;
 	}
-	if (CFG_TERMINAL && r.master >= 0) {
-		raw = terminal_raw_start(&saved);
-		terminal_resize(r.master);
-	}
-	relay_until_exit(&r);
-	if (raw)
-		terminal_raw_end(&saved);
-	rc = relay_exit_code(r.status);
+	rc = relay_foreground(&r);
 	if (!keep && container_delete(o.root, o.id, 0, err) < 0)
 		rc = -1;
 out:

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "autoconf.h"
@@ -75,4 +76,19 @@ int relay_until_exit(struct relay *r)
 int relay_exit_code(int status)
 {
 	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+}
+
+int relay_foreground(struct relay *r)
+{
+	struct termios saved;
+	int raw = 0;
+
+	if (CFG_TERMINAL && r->master >= 0) {
+		raw = terminal_raw_start(&saved);
+		terminal_resize(r->master);
+	}
+	relay_until_exit(r);
+	if (raw)
+		terminal_raw_end(&saved);
+	return relay_exit_code(r->status);
 }

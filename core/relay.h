@@ -26,4 +26,11 @@ int relay_until_exit(struct relay *r);
 /* The shell's convention for a wait status: the exit code, or 128+N for signal N. */
 int relay_exit_code(int status);
 
+/*
+ * The foreground of run and exec: with a terminal, our stdin in raw mode
+ * and the pty sized like it for the time of the relay; returns the exit code
+ * (relay_exit_code) of r->pid.
+ */
+int relay_foreground(struct relay *r);
+
 #endif
