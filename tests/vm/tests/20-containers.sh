@@ -16,13 +16,7 @@ MARK=VMCTR=20-containers	# in every container's environment, for the leak check
 ROOT=/run/tinyrun		# tinyrun's default state root
 NP=--no-pivot
 
-# ---------------------------------------------------------------- helpers
-one_line() { printf '%s' "$1" | tr '\n' '|'; }
-
-# expect NAME ACTUAL EXPECTED: ok when equal
-expect() {
-	if [ "$2" = "$3" ]; then vm_ok "$1"; else vm_fail "$1" "expected '$(one_line "$3")', got '$(one_line "$2")'"; fi
-}
+# ---------------------------------------------------------------- helpers (expect: lib.sh)
 
 # status_of ID: the status field of `tinyrun state ID` (empty when state fails)
 status_of() {

@@ -12,35 +12,13 @@ CG=/sys/fs/cgroup
 MARK=VMCG=30-cgroups
 NP=--no-pivot
 
-one_line() { printf '%s' "$1" | tr '\n' '|'; }
-expect() {
-	if [ "$2" = "$3" ]; then vm_ok "$1"; else vm_fail "$1" "expected '$(one_line "$3")', got '$(one_line "$2")'"; fi
-}
 init_pid() { tinyrun state "$1" 2>/dev/null | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p'; }
 
-# bundle DIR LINUX_JSON_FRAGMENT ARG...: a busybox bundle; the fragment goes into "linux" (ends with ",")
+# bundle DIR LINUX_JSON_FRAGMENT ARG...: see vm_min_bundle in lib.sh
 bundle() {
-	d=$1 lx=$2
+	_bd=$1 _blx=$2
 	shift 2
-	j= s=
-	for a in "$@"; do j="$j$s\"$a\""; s=', '; done
-	mkdir -p "$d"
-	cat >"$d/config.json" <<EOF
-{
-	"ociVersion": "1.0.2",
-	"process": { "user": { "uid": 0, "gid": 0 }, "args": [ $j ],
-		"env": [ "PATH=/bin", "$MARK" ], "cwd": "/" },
-	"root": { "path": "$W/rootfs", "readonly": true },
-	"hostname": "vmcg",
-	"mounts": [
-		{ "destination": "/proc", "type": "proc", "source": "proc" },
-		{ "destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": [ "nosuid", "mode=755" ] }
-	],
-	"linux": {$lx
-		"namespaces": [ { "type": "pid" }, { "type": "ipc" }, { "type": "uts" }, { "type": "mount" } ]
-	}
-}
-EOF
+	vm_min_bundle "$_bd" "$W/rootfs" true vmcg "$_blx" "$@"
 }
 
 [ -e $CG/cgroup.controllers ] || { vm_skip cgroups "$CG is not cgroup2"; exit 0; }

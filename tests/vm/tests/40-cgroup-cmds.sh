@@ -10,10 +10,6 @@ CG=/sys/fs/cgroup
 MARK=VMCG=40-cgroup-cmds
 NP=--no-pivot
 
-one_line() { printf '%s' "$1" | tr '\n' '|'; }
-expect() {
-	if [ "$2" = "$3" ]; then vm_ok "$1"; else vm_fail "$1" "expected '$(one_line "$3")', got '$(one_line "$2")'"; fi
-}
 # expect_fail NAME RC OUTPUT TEXT: the command failed and said TEXT
 expect_fail() {
 	case "$2:$3" in
@@ -32,30 +28,11 @@ wait_for() {
 nprocs() { wc -l <"$CG/$1/cgroup.procs" 2>/dev/null || echo 0; }
 gone() { [ ! -d "/proc/$1" ] || grep -q '^State:.*Z' "/proc/$1/status"; }
 
-# bundle DIR LINUX_JSON_FRAGMENT ARG...: a busybox bundle (writable root, own pid namespace);
-# the fragment goes into "linux" (ends with ",")
+# bundle DIR LINUX_JSON_FRAGMENT ARG...: see vm_min_bundle in lib.sh
 bundle() {
-	d=$1 lx=$2
+	_bd=$1 _blx=$2
 	shift 2
-	j= s=
-	for a in "$@"; do j="$j$s\"$a\""; s=', '; done
-	mkdir -p "$d"
-	cat >"$d/config.json" <<EOF
-{
-	"ociVersion": "1.0.2",
-	"process": { "user": { "uid": 0, "gid": 0 }, "args": [ $j ],
-		"env": [ "PATH=/bin", "$MARK" ], "cwd": "/" },
-	"root": { "path": "$W/rootfs", "readonly": false },
-	"hostname": "vmcc",
-	"mounts": [
-		{ "destination": "/proc", "type": "proc", "source": "proc" },
-		{ "destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": [ "nosuid", "mode=755" ] }
-	],
-	"linux": {$lx
-		"namespaces": [ { "type": "pid" }, { "type": "ipc" }, { "type": "uts" }, { "type": "mount" } ]
-	}
-}
-EOF
+	vm_min_bundle "$_bd" "$W/rootfs" false vmcc "$_blx" "$@"
 }
 # start ID DIR: create and start (output in /tmp/vmcc.out)
 start() {
