@@ -517,6 +517,10 @@ int spec_parse_object(struct spec_ctx *c, const cJSON *obj, const struct spec_ta
 int spec_get_string(struct spec_ctx *c, const cJSON *item, char **out);
 int spec_get_int(struct spec_ctx *c, const cJSON *item, int64_t lo, uint64_t hi, int64_t *sv, uint64_t *uv);
 int spec_get_strv(struct spec_ctx *c, const cJSON *item, unsigned flags, struct spec_strv *out);
+/* An array of flag names, each mapped by lookup (<0: unknown, an error naming
+ * "[i]" and `what`), ORed into *mask. */
+int spec_get_flag_names(struct spec_ctx *c, const cJSON *item, long long (*lookup)(const char *),
+			const char *what, uint64_t *mask);
 int spec_get_map(struct spec_ctx *c, const cJSON *item, struct spec_map *out,
 		 int (*check_key)(struct spec_ctx *c, const char *key));
 int spec_expect(struct spec_ctx *c, const cJSON *item, int type, const char *what);

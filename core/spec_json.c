@@ -410,6 +410,30 @@ static int check_string(struct spec_ctx *c, const char *s, unsigned flags)
 	return 0;
 }
 
+int spec_get_flag_names(struct spec_ctx *c, const cJSON *item, long long (*lookup)(const char *),
+			const char *what, uint64_t *mask)
+{
+	struct spec_strv names;
+	size_t i;
+
+	if (spec_get_strv(c, item, 0, &names) < 0)
+		return -1;
+	*mask = 0;
+	for (i = 0; i < names.n; i++) {
+		long long f = lookup(names.v[i]);
+
+		if (f < 0) {
+			size_t old = spec_path_push(c, "[%zu]", i);
+
+			spec_err(c, "unknown %s \"%s\"", what, names.v[i]);
+			spec_path_pop(c, old);
+			return -1;
+		}
+		*mask |= (uint64_t)f;
+	}
+	return 0;
+}
+
 int spec_get_strv(struct spec_ctx *c, const cJSON *item, unsigned flags, struct spec_strv *out)
 {
 	const cJSON *e;

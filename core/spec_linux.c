@@ -292,25 +292,11 @@ static int parse_arches(struct spec_ctx *c, const cJSON *item, void *dst)
 
 static int parse_scmp_flags(struct spec_ctx *c, const cJSON *item, void *dst)
 {
-	struct spec_strv v;
-	uint32_t mask = 0;
-	size_t i;
+	uint64_t mask;
 
-	if (spec_get_strv(c, item, 0, &v) < 0)
+	if (spec_get_flag_names(c, item, spec_scmp_flag_from_name, "seccomp flag", &mask) < 0)
 		return -1;
-	for (i = 0; i < v.n; i++) {
-		long long f = spec_scmp_flag_from_name(v.v[i]);
-
-		if (f < 0) {
-			size_t old = spec_path_push(c, "[%zu]", i);
-
-			spec_err(c, "unknown seccomp flag \"%s\"", v.v[i]);
-			spec_path_pop(c, old);
-			return -1;
-		}
-		mask |= (uint32_t)f;
-	}
-	*(uint32_t *)dst = mask;
+	*(uint32_t *)dst = (uint32_t)mask;
 	return 0;
 }
 

@@ -155,26 +155,8 @@ static int parse_sched_policy(struct spec_ctx *c, const cJSON *item, void *dst)
 
 static int parse_sched_flags(struct spec_ctx *c, const cJSON *item, void *dst)
 {
-	struct spec_strv names;
-	uint64_t mask = 0;
-	size_t i;
-
-	if (spec_get_strv(c, item, 0, &names) < 0)
-		return -1;
-	for (i = 0; i < names.n; i++) {
-		long long f = spec_sched_flag_from_name(names.v[i]);
-
-		if (f < 0) {
-			size_t old = spec_path_push(c, "[%zu]", i);
-
-			spec_err(c, "unknown scheduler flag \"%s\"", names.v[i]);
-			spec_path_pop(c, old);
-			return -1;
-		}
-		mask |= (uint64_t)f;
-	}
-	*(uint64_t *)dst = mask;
-	return 0;
+	return spec_get_flag_names(c, item, spec_sched_flag_from_name, "scheduler flag",
+				   (uint64_t *)dst);
 }
 
 static const struct spec_field sched_table_fields[] = {
