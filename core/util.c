@@ -456,3 +456,28 @@ int util_proc_start_time(pid_t pid, unsigned long long *out)
 {
 	return util_proc_stat(pid, NULL, out);
 }
+
+bool util_list_subset(const char *list, size_t len, const char *set)
+{
+	const char *p = list, *end = list + len;
+
+	if (!len)
+		return false;
+	while (p < end) {
+		const char *q = memchr(p, ',', (size_t)(end - p));
+		size_t n = (size_t)((q ? q : end) - p);
+		const char *o = set;
+		bool found = false;
+
+		while (*o && !found) {
+			size_t olen = strcspn(o, ",");
+
+			found = olen == n && !memcmp(o, p, n);
+			o += olen + (o[olen] == ',');
+		}
+		if (!found)
+			return false;
+		p += n + 1;
+	}
+	return true;
+}

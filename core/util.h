@@ -8,6 +8,7 @@
 #ifndef TINYRUN_UTIL_H
 #define TINYRUN_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 #include <time.h>
@@ -87,5 +88,12 @@ int util_proc_stat(pid_t pid, char *state, unsigned long long *start_time);
 
 /* Field 22 of /proc/PID/stat: identifies pid across reuse. */
 int util_proc_start_time(pid_t pid, unsigned long long *out);
+
+/*
+ * Whether every item of the comma list list[0..len) appears in the comma list
+ * set ("cpu,cpuacct" in the super options "rw,cpu,cpuacct"): how a cgroup v1
+ * line of /proc/self/cgroup is matched to its mount. An empty list is false.
+ */
+bool util_list_subset(const char *list, size_t len, const char *set);
 
 #endif

@@ -136,34 +136,21 @@ uint64_t cg_read_u64(int dirfd, const char *file)
 	return strtoull(buf, NULL, 10);
 }
 
+int cgroup_cpuset_write(int fd, const struct spec_cpu *c, struct tr_err *err)
+{
+	if (c->cpus && cg_write(fd, "cpuset.cpus", "linux.resources.cpu.cpus", c->cpus, err) < 0)
+		return -1;
+	if (c->mems && cg_write(fd, "cpuset.mems", "linux.resources.cpu.mems", c->mems, err) < 0)
+		return -1;
+	return 0;
+}
+
 /* ---- layout ---- */
 
 /* The /proc/self/cgroup line of a hierarchy: v2 is "0::", v1 lists the controllers. */
 static bool self_line_matches(const char *ctrls, size_t clen, bool v2, const char *superopts)
 {
-	const char *p = ctrls, *end = ctrls + clen;
-
-	if (v2)
-		return clen == 0;
-	if (clen == 0)
-		return false;
-	while (p < end) {
-		const char *q = memchr(p, ',', (size_t)(end - p));
-		size_t len = (size_t)((q ? q : end) - p);
-		const char *o = superopts;
-		bool found = false;
-
-		while (*o && !found) {
-			size_t olen = strcspn(o, ",");
-
-			found = olen == len && !memcmp(o, p, len);
-			o += olen + (o[olen] == ',');
-		}
-		if (!found)
-			return false;
-		p += len + 1;
-	}
-	return true;
+	return v2 ? clen == 0 : util_list_subset(ctrls, clen, superopts);
 }
 
 static void parse_superopts(const char *opts, struct cgroup_mount *m)

@@ -211,6 +211,8 @@ bool cg_has_file(int dirfd, const char *file);
 /* "key value" lines: the value of key, or -1 with errno ENOENT. */
 int cg_read_key(int dirfd, const char *file, const char *key, uint64_t *out);
 uint64_t cg_read_u64(int dirfd, const char *file);
+/* cpuset.cpus and cpuset.mems: the same files on v1 and v2 */
+int cgroup_cpuset_write(int fd, const struct spec_cpu *c, struct tr_err *err);
 
 const struct cgroup_dir *cg_v2_dir(const struct cgroup *cg);	/* NULL: none */
 bool cg_has_v1(const struct cgroup *cg);

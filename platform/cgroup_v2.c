@@ -144,15 +144,6 @@ static int cpu(int fd, const struct spec_cpu *c, struct tr_err *err)
 	return 0;
 }
 
-static int cpuset(int fd, const struct spec_cpu *c, struct tr_err *err)
-{
-	if (c->cpus && cg_write(fd, "cpuset.cpus", F("cpu.cpus"), c->cpus, err) < 0)
-		return -1;
-	if (c->mems && cg_write(fd, "cpuset.mems", F("cpu.mems"), c->mems, err) < 0)
-		return -1;
-	return 0;
-}
-
 static int io_max(int fd, const spec_throttle_list *l, const char *key, const char *field,
 		  struct tr_err *err)
 {
@@ -254,7 +245,7 @@ int cgroup_v2_apply(int fd, unsigned ctrls, const struct spec_resources *r,
 		return -1;
 	if (HAS(CG_CPU) && r->has_cpu && cpu(fd, &r->cpu, err) < 0)
 		return -1;
-	if (HAS(CG_CPUSET) && r->has_cpu && cpuset(fd, &r->cpu, err) < 0)
+	if (HAS(CG_CPUSET) && r->has_cpu && cgroup_cpuset_write(fd, &r->cpu, err) < 0)
 		return -1;
 	if (HAS(CG_PIDS) && r->has_pids &&
 	    write_max(fd, "pids.max", F("pids.limit"), r->pids.limit > 0 ? r->pids.limit : -1,

@@ -31,6 +31,7 @@
 #include "error.h"
 #include "pathres.h"
 #include "rootfs.h"
+#include "util.h"
 #include "spec.h"
 
 #define PROC_SUPER_MAGIC	0x9fa0		/* linux/magic.h */
@@ -320,30 +321,6 @@ static int copy_up(struct rootfs_ctx *c, int olddir, const char *path)
 
 /* ---- type "cgroup" ---- */
 
-/* Does every controller of the comma list ctrls appear among the mount's superopts? */
-static bool controllers_match(const char *ctrls, size_t clen, const char *superopts)
-{
-	const char *p = ctrls, *end = ctrls + clen;
-
-	while (p < end) {
-		const char *q = memchr(p, ',', (size_t)(end - p));
-		size_t len = (size_t)((q ? q : end) - p);
-		const char *o = superopts;
-		bool found = false;
-
-		while (*o && !found) {
-			size_t olen = strcspn(o, ",");
-
-			found = olen == len && !memcmp(o, p, len);
-			o += olen + (o[olen] == ',');
-		}
-		if (!found)
-			return false;
-		p += len + 1;
-	}
-	return true;
-}
-
 /*
  * Find the init's cgroup in the hierarchy of a mount ("cgroup2", or the
  * "cgroup" whose super options list the controllers) in /proc/self/cgroup:
@@ -362,7 +339,7 @@ static bool own_cgroup(const char *self, const char *fstype, const char *superop
 		if (c2) {
 			size_t clen = (size_t)(c2 - c1 - 1), plen = (size_t)(nl - c2 - 1);
 
-			if ((v2 ? clen == 0 : clen && controllers_match(c1 + 1, clen, superopts)) &&
+			if ((v2 ? clen == 0 : util_list_subset(c1 + 1, clen, superopts)) &&
 			    clen < clen_max && plen < plen_max) {
 				memcpy(ctrls, c1 + 1, clen);
 				ctrls[clen] = 0;

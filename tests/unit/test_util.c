@@ -320,7 +320,23 @@ static void test_proc_start_time(void)
 	CHECK_INT(errno, ESRCH);
 }
 
+static void list_subset(void)
+{
+	const char *opts = "rw,nosuid,cpu,cpuacct";
+
+	CHECK(util_list_subset("cpu,cpuacct", 11, opts));
+	CHECK(util_list_subset("cpuacct", 7, opts));
+	/* the length bounds the list: "cpu" of "cpu,memory" */
+	CHECK(util_list_subset("cpu,memory", 3, opts));
+	CHECK(!util_list_subset("cpu,memory", 10, opts));
+	/* whole items only: "cpuac" is not "cpuacct" */
+	CHECK(!util_list_subset("cpuac", 5, opts));
+	CHECK(!util_list_subset("", 0, opts));
+	CHECK(!util_list_subset("memory", 6, ""));
+}
+
 UNIT_SUITE(util,
+	{ "list_subset", list_subset },
 	{ "rfc3339_format", test_rfc3339_format },
 	{ "rfc3339_parse", test_rfc3339_parse },
 	{ "write_atomic", test_write_atomic },
